@@ -45,9 +45,12 @@ HOST_PROGS   :=   # programs that run on the build machine
 UNIT_TESTS   :=   # unit test names (run natively, under sanitizers, under qemu-aarch64)
 FUZZ_TARGETS :=   # libFuzzer targets
 
+# Headers beside any of a program's sources are prerequisites too.
+hdrs = $(foreach d,$(sort $(dir $(1))),$(wildcard $(d)*.h))
+
 # $(call target_prog,name,sources): build/<arch>/name for every arch.
 define target_prog_arch
-$(BUILD)/$(2)/$(1): $(3) $$(wildcard src/lib/*.h) | $(BUILD)/$(2)/.dir
+$(BUILD)/$(2)/$(1): $(3) $$(wildcard src/lib/*.h) $$(call hdrs,$(3)) | $(BUILD)/$(2)/.dir
 	$$(CC_$(2)) $$(TFLAGS) $$(CFLAGS_$(1)) -o $$@ $(3) $$(TLDFLAGS_$(2)) $$(LIBS_target)
 endef
 define target_prog
@@ -58,7 +61,7 @@ endef
 # $(call host_prog,name,sources): build/host/name.
 define host_prog
 HOST_PROGS += $(1)
-$(BUILD)/host/$(1): $(2) $$(wildcard src/lib/*.h) | $(BUILD)/host/.dir
+$(BUILD)/host/$(1): $(2) $$(wildcard src/lib/*.h) $$(call hdrs,$(2)) | $(BUILD)/host/.dir
 	$$(HOSTCC) $$(HFLAGS) $$(CFLAGS_$(1)) -o $$@ $(2) $$(LIBS_host)
 endef
 
@@ -68,18 +71,18 @@ endef
 #   build/test/aarch64/name  static musl, run under qemu-aarch64-static
 define unit_test
 UNIT_TESTS += $(1)
-$(BUILD)/test/san/$(1): $(2) tests/unit/check.h $$(wildcard src/lib/*.h) | $(BUILD)/test/san/.dir
+$(BUILD)/test/san/$(1): $(2) tests/unit/check.h $$(wildcard src/lib/*.h) $$(call hdrs,$(2)) | $(BUILD)/test/san/.dir
 	$$(HOSTCC) $$(SANFLAGS) $$(CFLAGS_$(1)) -o $$@ $(2) $$(LIBS_host)
-$(BUILD)/test/x86_64/$(1): $(2) tests/unit/check.h $$(wildcard src/lib/*.h) | $(BUILD)/test/x86_64/.dir
+$(BUILD)/test/x86_64/$(1): $(2) tests/unit/check.h $$(wildcard src/lib/*.h) $$(call hdrs,$(2)) | $(BUILD)/test/x86_64/.dir
 	$$(CC_x86_64) $$(TFLAGS) $$(CFLAGS_$(1)) -o $$@ $(2) $$(TLDFLAGS_x86_64) $$(LIBS_target)
-$(BUILD)/test/aarch64/$(1): $(2) tests/unit/check.h $$(wildcard src/lib/*.h) | $(BUILD)/test/aarch64/.dir
+$(BUILD)/test/aarch64/$(1): $(2) tests/unit/check.h $$(wildcard src/lib/*.h) $$(call hdrs,$(2)) | $(BUILD)/test/aarch64/.dir
 	$$(CC_aarch64) $$(TFLAGS) $$(CFLAGS_$(1)) -o $$@ $(2) $$(TLDFLAGS_aarch64) $$(LIBS_target)
 endef
 
 # $(call fuzz_target,name,sources): build/fuzz/name (clang libFuzzer).
 define fuzz_target
 FUZZ_TARGETS += $(1)
-$(BUILD)/fuzz/$(1): $(2) $$(wildcard src/lib/*.h) | $(BUILD)/fuzz/.dir
+$(BUILD)/fuzz/$(1): $(2) $$(wildcard src/lib/*.h) $$(call hdrs,$(2)) | $(BUILD)/fuzz/.dir
 	$$(FUZZCC) $$(FUZZFLAGS) $$(CFLAGS_$(1)) -o $$@ $(2) -lm -lpthread
 endef
 

@@ -28,6 +28,16 @@ export const GUEST_IP = 'ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:off';
 // (about 850 KiB saved on a 512 MiB board).
 export const SMALL_HASHES = 'dhash_entries=1024 ihash_entries=1024 thash_entries=512 uhash_entries=256';
 
+// x86_64 under QEMU: the boot spends most of its emulated time calibrating
+// timers against each other (measured with initcall_debug: ~140 ms for the
+// local APIC timer against the PM timer, ~100 ms for the delay loop).  The
+// TSC is the clocksource and the delay source on any x86_64 QEMU guest, so
+// we say so instead of measuring it: tsc=reliable skips the TSC watchdog,
+// lpj presets loops_per_jiffy (only used by delays when there is no TSC),
+// noapictimer leaves timer interrupts to the HPET/PIT broadcast device.
+// Guest boot to ready went from ~850 ms to ~500 ms.
+export const X86_QEMU_TIMING = 'tsc=reliable no_timer_check noapictimer lpj=4000000';
+
 export function imagePaths(arch, dir = path.join(root, 'build/image', arch)) {
   return { kernel: path.join(dir, 'kernel'), initramfs: path.join(dir, 'initramfs') };
 }
@@ -48,7 +58,7 @@ export function qemuArgs({ arch = 'x86_64', kernel, initramfs, append = '', memo
   kernel ??= paths.kernel;
   initramfs ??= paths.initramfs;
   const cmdline = [`console=${CONSOLE[arch]}`, 'quiet', 'panic=-1', GUEST_IP,
-    ...(stock ? [] : [SMALL_HASHES]), append].filter(Boolean).join(' ');
+    ...(stock ? [] : [SMALL_HASHES]), ...(stock || arch !== 'x86_64' ? [] : [X86_QEMU_TIMING]), append].filter(Boolean).join(' ');
   const net = httpPort ? [`-netdev`, `user,id=n0,hostfwd=tcp:127.0.0.1:${httpPort}-:80`]
     : [`-netdev`, `user,id=n0`];
   const common = ['-accel', 'tcg', '-m', memory, '-smp', String(smp), '-nodefaults', '-no-user-config',
