@@ -11,14 +11,14 @@
 #   UNIT_TESTS    names of unit-test programs in build/test/{san,x86_64,aarch64}
 #   FUZZ_TARGETS  names of libFuzzer programs in build/fuzz
 #   FUZZ_SECONDS  time per fuzz target (default 15)
-#   SUITES        which suites to run (default: unit fuzz host qemu)
+#   SUITES        which suites to run (default: unit fuzz host node qemu)
 set -u
 cd "$(dirname "$0")/.."
 LOGDIR=build/test/logs
 mkdir -p "$LOGDIR"
 SUMMARY=$LOGDIR/summary
 : > "$SUMMARY"
-SUITES=${SUITES:-unit fuzz host qemu}
+SUITES=${SUITES:-unit fuzz host node qemu}
 FUZZ_SECONDS=${FUZZ_SECONDS:-15}
 
 # run_prog LABEL TIMEOUT_S CMD...: run one test program, echo and tally its lines.
@@ -69,6 +69,15 @@ for suite in $SUITES; do
 		for s in tests/host/*.sh; do
 			[ -e "$s" ] || continue
 			run_prog "host/$(basename "$s" .sh)" 600 sh "$s"
+		done ;;
+	node)
+		# Node test programs that need no VM: the LLM reference comparison,
+		# tokenizers, mcpd through the SDK client.
+		# A test program is a .mjs that reports through tests/lib/tap.mjs;
+		# the other modules beside it are helpers.
+		for s in tests/llm/*.mjs tests/tok/*.mjs tests/mcpd/*.mjs; do
+			[ -e "$s" ] && grep -q "lib/tap.mjs" "$s" || continue
+			run_prog "$(basename "$(dirname "$s")")/$(basename "$s" .mjs)" 900 node "$s"
 		done ;;
 	qemu)
 		for a in ${TEST_ARCHES:-x86_64 aarch64}; do
