@@ -1,5 +1,6 @@
 /* cmdline.c - see cmdline.h */
 #include "cmdline.h"
+#include "net.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -103,6 +104,12 @@ static int apply(struct init_options *o, const char *key, size_t klen,
 		if (vlen == 0 || v[0] != '/')
 			return -1;
 		return copy_value(o->root, sizeof(o->root), v, vlen);
+	} else if (KEY("net")) {
+		struct net_spec spec;
+		char text[64];
+		if (copy_value(text, sizeof(text), v, vlen) || net_parse(text, &spec))
+			return -1;
+		memcpy(o->net, text, sizeof(text));
 	} else if (KEY("http_token")) {
 		return copy_value(o->http_token, sizeof(o->http_token), v, vlen);
 	} else {

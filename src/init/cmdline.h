@@ -13,6 +13,7 @@
  *   mcpos.services=PATH      service table file instead of the built-in one
  *   mcpos.root=PATH          do everything under PATH instead of / (host tests)
  *   mcpos.http_token=TOKEN   bearer token for mcpd's HTTP transport
+ *   mcpos.net=ADDR/PREFIX[,GATEWAY]  configure eth0 (see net.h)
  *
  * A malformed value or an unknown mcpos.* key is reported (one line each in
  * the caller's buffer) and ignored: a typo on the command line must never
@@ -36,6 +37,7 @@ struct init_options {
 	char root[256];			/* "" means / */
 	char services[256];		/* "" means the built-in table */
 	char http_token[128];
+	char net[64];			/* "": leave eth0 alone */
 };
 
 /* Fill *o with defaults, then apply the mcpos.* keys found in text.

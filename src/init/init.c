@@ -54,6 +54,7 @@
 
 #include "budget.h"
 #include "cmdline.h"
+#include "net.h"
 #include "services.h"
 #include "timeline.h"
 
@@ -334,6 +335,25 @@ static void load_modules(struct init *in)
 			close(fd);
 		snprintf(stage, sizeof(stage), "module:%.*s", (int)strcspn(base, "."), base);
 		timeline_add(&in->tl, stage, timeline_now_ms());
+	}
+}
+
+/* ---- network ------------------------------------------------------------ */
+
+static void bring_up_network(struct init *in)
+{
+	struct net_spec spec;
+	char err[160];
+	int r;
+
+	if (in->test_mode)
+		return;		/* a host test must not touch the host's interfaces */
+	if ((r = net_loopback_up()) != 0)
+		warn("lo: %s", strerror(-r));
+	if (in->opts.net[0] && net_parse(in->opts.net, &spec) == 0) {
+		if (net_configure("eth0", &spec, err, sizeof(err)) != 0)
+			warn("network: %s", err);
+		timeline_add(&in->tl, "network", timeline_now_ms());
 	}
 }
 
@@ -795,6 +815,7 @@ int main(void)
 	     in.facts.cpus, (unsigned long long)in.facts.mem_total_kib,
 	     (unsigned long long)(in.settings.model_budget_bytes >> 20), in.settings.threads);
 	load_modules(&in);
+	bring_up_network(&in);
 
 	setup_events(&in, &mask);
 	load_services(&in);

@@ -6,6 +6,7 @@
 #include "check.h"
 #include "init/budget.h"
 #include "init/cmdline.h"
+#include "init/net.h"
 #include "init/services.h"
 #include "init/timeline.h"
 
@@ -58,6 +59,29 @@ int main(void)
 		CHECK_EQ(cmdline_parse(big, &o, tiny, sizeof(tiny)), 1);
 		CHECK_STR(o.root, "");
 		CHECK(strlen(tiny) < sizeof(tiny));
+	}
+	TEST("init", "net: parse ADDR/PREFIX[,GATEWAY]") {
+		struct net_spec n;
+		const unsigned char *a = (const unsigned char *)&n.addr;
+		const unsigned char *m = (const unsigned char *)&n.netmask;
+		const unsigned char *g = (const unsigned char *)&n.gateway;
+		CHECK_EQ(net_parse("10.0.2.15/24,10.0.2.2", &n), 0);
+		CHECK(a[0] == 10 && a[1] == 0 && a[2] == 2 && a[3] == 15);
+		CHECK(m[0] == 255 && m[1] == 255 && m[2] == 255 && m[3] == 0);
+		CHECK(g[0] == 10 && g[3] == 2);
+		CHECK_EQ(net_parse("192.168.1.7/32", &n), 0);
+		CHECK(n.netmask == 0xffffffffu && n.gateway == 0);
+		CHECK_EQ(net_parse("10.0.2.15", &n), -1);
+		CHECK_EQ(net_parse("10.0.2.15/33", &n), -1);
+		CHECK_EQ(net_parse("10.0.2.15/0", &n), -1);
+		CHECK_EQ(net_parse("10.0.2/24", &n), -1);
+		CHECK_EQ(net_parse("10.0.2.15/24,", &n), -1);
+		CHECK_EQ(net_parse("10.0.2.15/24x", &n), -1);
+		CHECK_EQ(net_parse("10.0.2.15/24,300.1.1.1", &n), -1);
+		CHECK_EQ(cmdline_parse("mcpos.net=10.0.2.15/24,10.0.2.2", &o, errs, sizeof(errs)), 0);
+		CHECK_STR(o.net, "10.0.2.15/24,10.0.2.2");
+		CHECK_EQ(cmdline_parse("mcpos.net=10.0.2.15", &o, errs, sizeof(errs)), 1);
+		CHECK_STR(o.net, "");
 	}
 	TEST("init", "parse_size: suffixes and overflow") {
 		uint64_t v;
