@@ -133,3 +133,4 @@ bench: deps
 	@$(MAKE) --no-print-directory ARCH=aarch64 programs image
 	@scripts/stock-kernels.sh
 	@node bench/boot.mjs
+	@node bench/initramfs.mjs
