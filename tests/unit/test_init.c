@@ -4,11 +4,11 @@
 #include <string.h>
 
 #include "check.h"
-#include "init/budget.h"
-#include "init/cmdline.h"
-#include "init/net.h"
-#include "init/services.h"
-#include "init/timeline.h"
+#include "pid1/budget.h"
+#include "pid1/cmdline.h"
+#include "pid1/net.h"
+#include "pid1/services.h"
+#include "pid1/timeline.h"
 
 int main(void)
 {

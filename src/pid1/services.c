@@ -6,7 +6,8 @@
 #include <string.h>
 
 static const char default_table[] =
-	"mcpd console -900 notify always /sbin/mcpd --stdio --serial\n";
+	"mcpd console -900 notify always /sbin/mcpd --stdio --serial"
+	" --http 0.0.0.0:80 --unix /run/mcpos/mcp.sock\n";
 
 static int valid_name(const char *s)
 {
