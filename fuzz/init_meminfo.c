@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "init/budget.h"
+#include "pid1/budget.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
