@@ -89,8 +89,7 @@ endef
 %/.dir:
 	@mkdir -p $(@D) && touch $@
 
-# src/init/ is not part of the build (see docs/DEVELOPING.md): PID 1 lives in src/pid1.
-include $(sort $(filter-out src/init/module.mk,$(wildcard src/*/module.mk tools/*/module.mk kernel/module.mk image/module.mk tests/module.mk bench/module.mk)))
+include $(sort $(wildcard src/*/module.mk tools/*/module.mk kernel/module.mk image/module.mk tests/module.mk bench/module.mk))
 
 # ---- top-level targets ----------------------------------------------------
 .PHONY: all deps image run check bench clean programs host-tools tests fuzzers

@@ -4,7 +4,16 @@
  * init discovers the facts (MemTotal and MemAvailable from /proc/meminfo,
  * the online CPUs) and derives every limit from them, so the same image is
  * right on a 512 MiB board and on a 2 GiB VM without a configuration file.
- * The formulas live here, pure and unit-tested; init.c only applies them.
+ * The formulas live here, pure and unit-tested, each with its reason in
+ * budget.c; init only applies them.  In short, on a machine with T bytes of
+ * RAM of which A are available when init derives the settings:
+ *
+ *   os_reserve    = 8 MiB + T/64        (mcpd, page tables, kernel slabs)
+ *   model_budget  = A - os_reserve      (or mcpos.model_budget=)
+ *   threads       = online CPUs         (or mcpos.threads=)
+ *   tmpfs limits  /tmp T/16, /var T/32, /run max(T/128, 1 MiB),
+ *                 /mnt/models = model_budget (ceilings, not reservations)
+ *   min_free_kbytes = max(T/1024, 512 KiB), watermark_scale_factor = 1
  */
 #ifndef MCPOS_INIT_BUDGET_H
 #define MCPOS_INIT_BUDGET_H
@@ -31,10 +40,6 @@ struct derived_settings {
 	uint64_t min_free_kbytes;
 	int watermark_scale_factor;	/* vm.watermark_scale_factor, 1/10000ths */
 };
-
-/* Value in KiB of "Key:" in /proc/meminfo text.  0 on success, -1 if the
- * key is absent or its value is not a number. */
-int meminfo_get(const char *text, const char *key, uint64_t *kib);
 
 /* Derive the settings; options given on the command line win. */
 void budget_derive(const struct machine_facts *facts,

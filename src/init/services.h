@@ -4,11 +4,13 @@
  * A service is one line:
  *
  *   # name  stdio    oom_score_adj  ready   restart  argv...
- *   mcpd    console  -900           notify  always   /sbin/mcpd --stdio --serial
+ *   mcpd    console  -900           notify  always   /sbin/mcpd --stdio --serial ...
  *
  *   name           [A-Za-z0-9_.-], at most 31 characters, unique
  *   stdio          console (stdin/stdout on /dev/console, stderr to null),
- *                  null, or inherit (init's own fds; host tests)
+ *                  null, or inherit (init's own fds).  In host tests
+ *                  (MCPOS_INIT_TEST=1) console also means init's own fds,
+ *                  never the host's console.
  *   oom_score_adj  -1000..1000; the protocol daemon gets -900 so the OOM
  *                  killer takes anything else first (init itself is -1000)
  *   ready          exec (ready once started) or notify: init passes a pipe

@@ -19,13 +19,30 @@ double timeline_now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-void timeline_add(struct timeline *tl, const char *name, double ms)
+static void copy_safe(char *dst, size_t size, const char *src)
 {
+	size_t i = 0;
+
+	for (; src && src[i] && i + 1 < size; i++) {
+		char c = src[i];
+		int safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			   (c >= '0' && c <= '9') || c == ':' || c == '.' ||
+			   c == '_' || c == '-';
+		dst[i] = safe ? c : '_';
+	}
+	dst[i] = '\0';
+}
+
+void timeline_add(struct timeline *tl, const char *name, const char *note, double ms)
+{
+	struct timeline_stage *st;
+
 	if (tl->count >= TIMELINE_MAX_STAGES)
 		return;
-	snprintf(tl->stage[tl->count].name, sizeof(tl->stage[0].name), "%s", name);
-	tl->stage[tl->count].ms = ms;
-	tl->count++;
+	st = &tl->stage[tl->count++];
+	copy_safe(st->name, sizeof(st->name), name);
+	copy_safe(st->note, sizeof(st->note), note);
+	st->ms = ms;
 }
 
 int timeline_json(const struct timeline *tl, char *buf, size_t size)
@@ -42,10 +59,12 @@ int timeline_json(const struct timeline *tl, char *buf, size_t size)
 		return -1;
 	EMIT("{\"clock\":\"boottime\",\"stages\":[");
 	for (int i = 0; i < tl->count; i++) {
-		/* Stage names are ours (service names come from a validated
-		 * table): letters, digits, ':', '-', '_' and '.' only. */
-		EMIT("%s{\"name\":\"%s\",\"ms\":%.3f}", i ? "," : "",
-		     tl->stage[i].name, tl->stage[i].ms);
+		/* timeline_add() keeps names and notes JSON-safe. */
+		const struct timeline_stage *st = &tl->stage[i];
+		EMIT("%s{\"name\":\"%s\",\"ms\":%.3f", i ? "," : "", st->name, st->ms);
+		if (st->note[0])
+			EMIT(",\"note\":\"%s\"", st->note);
+		EMIT("}");
 	}
 	EMIT("]");
 	if (tl->boot_ms >= 0)

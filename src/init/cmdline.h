@@ -7,7 +7,7 @@
  *
  *   mcpos.threads=N          LLM threads (default: the number of CPUs)
  *   mcpos.model_budget=SIZE  bytes for the model, K/M/G suffixes (default: derived)
- *   mcpos.log=quiet|info|debug
+ *   mcpos.log=quiet|info|debug  init's console verbosity (quiet: errors only)
  *   mcpos.after_ready=poweroff|reboot|halt   shut down once ready (tests)
  *   mcpos.boot_json=console  also print boot.json on the console when ready
  *   mcpos.services=PATH      service table file instead of the built-in one
@@ -25,13 +25,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum log_level { LOG_QUIET, LOG_INFO, LOG_DEBUG };
+#include "log.h"
+
 enum after_ready { AFTER_NOTHING, AFTER_POWEROFF, AFTER_REBOOT, AFTER_HALT };
 
 struct init_options {
 	int threads;			/* 0: derive from the CPU count */
 	uint64_t model_budget;		/* bytes; 0: derive from memory */
-	enum log_level log;
+	enum log_level log;		/* LOG_ERROR is "quiet" */
 	enum after_ready after_ready;
 	int boot_json_console;
 	char root[256];			/* "" means / */
@@ -40,7 +41,7 @@ struct init_options {
 	char net[64];			/* "": leave eth0 alone */
 };
 
-/* Fill *o with defaults, then apply the mcpos.* keys found in text.
+/* Pure (no I/O).  Fill *o with defaults, then apply the mcpos.* keys found in text.
  * Problems are appended to errs (NUL-terminated, one per line, truncated
  * to errs_size).  Returns the number of problems. */
 int cmdline_parse(const char *text, struct init_options *o,

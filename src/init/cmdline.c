@@ -83,10 +83,8 @@ static int apply(struct init_options *o, const char *key, size_t klen,
 		if (parse_size(v, vlen, &o->model_budget) || o->model_budget == 0)
 			return -1;
 	} else if (KEY("log")) {
-		if (is_word(v, vlen, "quiet")) o->log = LOG_QUIET;
-		else if (is_word(v, vlen, "info")) o->log = LOG_INFO;
-		else if (is_word(v, vlen, "debug")) o->log = LOG_DEBUG;
-		else return -1;
+		if (log_level_parse(v, vlen, &o->log))
+			return -1;
 	} else if (KEY("after_ready")) {
 		if (is_word(v, vlen, "poweroff")) o->after_ready = AFTER_POWEROFF;
 		else if (is_word(v, vlen, "reboot")) o->after_ready = AFTER_REBOOT;

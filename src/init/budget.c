@@ -7,34 +7,6 @@
 #define KIB 1024ull
 #define MIB (1024ull * 1024ull)
 
-int meminfo_get(const char *text, const char *key, uint64_t *kib)
-{
-	size_t klen = strlen(key);
-
-	for (const char *line = text; line && *line;) {
-		if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
-			const char *p = line + klen + 1;
-			uint64_t v = 0;
-			int digits = 0;
-			while (*p == ' ' || *p == '\t')
-				p++;
-			for (; *p >= '0' && *p <= '9'; p++, digits++) {
-				if (v > (UINT64_MAX - 9) / 10)
-					return -1;
-				v = v * 10 + (uint64_t)(*p - '0');
-			}
-			if (!digits)
-				return -1;
-			*kib = v;
-			return 0;
-		}
-		line = strchr(line, '\n');
-		if (line)
-			line++;
-	}
-	return -1;
-}
-
 void budget_derive(const struct machine_facts *f, const struct init_options *o,
 		   struct derived_settings *s)
 {
@@ -95,7 +67,6 @@ void budget_derive(const struct machine_facts *f, const struct init_options *o,
 int budget_json(const struct machine_facts *f, const struct derived_settings *s,
 		const struct init_options *o, char *buf, size_t size)
 {
-	static const char *const levels[] = { "quiet", "info", "debug" };
 	int n = snprintf(buf, size,
 		"{\"mem_total_kib\":%llu,\"mem_available_kib\":%llu,\"cpus\":%d,"
 		"\"threads\":%d,\"model_budget_bytes\":%llu,\"os_reserve_bytes\":%llu,"
@@ -111,6 +82,6 @@ int budget_json(const struct machine_facts *f, const struct derived_settings *s,
 		(unsigned long long)s->tmpfs_tmp_bytes,
 		(unsigned long long)s->tmpfs_var_bytes,
 		(unsigned long long)s->tmpfs_run_bytes,
-		(unsigned long long)s->tmpfs_models_bytes, levels[o->log]);
+		(unsigned long long)s->tmpfs_models_bytes, log_level_name(o->log));
 	return n < 0 || (size_t)n >= size ? -1 : n;
 }
