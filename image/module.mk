@@ -1,11 +1,11 @@
 # Image assembly: build/image/<arch>/{kernel,initramfs}.
 #
 # The initramfs compression was chosen by measurement (bench/initramfs.mjs,
-# part of make bench; figures in docs/image.md): the archive is ~200 KiB,
-# and every decompressor cost more emulated boot time than it saved in
-# bytes read, so it ships uncompressed.  INITRAMFS_COMPRESS=gzip|lz4|zstd|xz
-# builds the others.
-INITRAMFS_COMPRESS ?= none
+# part of make bench; figures in docs/image.md): the kernel's time to /init
+# differs by less than the run-to-run noise between none, gzip, lz4 and
+# zstd, so the smallest of those wins: zstd (xz is smaller still but was
+# the slowest on aarch64).  INITRAMFS_COMPRESS=none|gzip|lz4|xz builds the others.
+INITRAMFS_COMPRESS ?= zstd
 IMAGE_DIR := $(BUILD)/image/$(ARCH)
 IMAGE_PROGS := init mcpd
 
