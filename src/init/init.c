@@ -311,6 +311,7 @@ static void announce_ready(struct init *in)
 	timeline_add(&in->tl, "ready", NULL, now);
 	in->tl.boot_ms = (long long)(now + 0.5);
 	in->tl.mem_available_kib = mem_available_now();
+	in->tl.mem_total_kib = in->facts.mem_total_kib;
 	/* The ready line is an interface (tests and benchmarks parse it):
 	 * printed at every log level. */
 	log_error(&in->log, "ready boot_ms=%lld mem_available_kib=%llu", in->tl.boot_ms,

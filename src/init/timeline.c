@@ -68,8 +68,9 @@ int timeline_json(const struct timeline *tl, char *buf, size_t size)
 	}
 	EMIT("]");
 	if (tl->boot_ms >= 0)
-		EMIT(",\"boot_ms\":%lld,\"mem_available_kib\":%llu", tl->boot_ms,
-		     (unsigned long long)tl->mem_available_kib);
+		EMIT(",\"boot_ms\":%lld,\"mem_available_kib\":%llu,\"mem_total_kib\":%llu",
+		     tl->boot_ms, (unsigned long long)tl->mem_available_kib,
+		     (unsigned long long)tl->mem_total_kib);
 	EMIT("}\n");
 #undef EMIT
 	return (int)used;

@@ -8,11 +8,12 @@
  *
  *   {"clock":"boottime","stages":[{"name":"kernel","ms":201.532},
  *    {"name":"module:mcp","ms":230.100,"note":"failed"},...,
- *    {"name":"ready","ms":254.020}],"boot_ms":254,"mem_available_kib":499812}
+ *    {"name":"ready","ms":254.020}],"boot_ms":254,"mem_available_kib":499812,
+ *    "mem_total_kib":506356}
  *
  * A stage has an optional one-word note when it did not simply succeed
- * (a module that failed to load, a service that timed out).  boot_ms and
- * mem_available_kib are present once the "ready" stage is.
+ * (a module that failed to load, a service that timed out).  boot_ms,
+ * mem_available_kib and mem_total_kib are present once the "ready" stage is.
  */
 #ifndef MCPOS_INIT_TIMELINE_H
 #define MCPOS_INIT_TIMELINE_H
@@ -33,6 +34,7 @@ struct timeline {
 	int count;
 	long long boot_ms;		/* -1 until ready */
 	uint64_t mem_available_kib;
+	uint64_t mem_total_kib;		/* MemTotal, reported with the ready figures */
 };
 
 void timeline_init(struct timeline *tl);

@@ -258,9 +258,10 @@ static void test_timeline(void)
 		timeline_add(&tl, "service:x", "timeout", 204);
 		tl.boot_ms = 210;
 		tl.mem_available_kib = 500000;
+		tl.mem_total_kib = 506356;
 		CHECK(timeline_json(&tl, json, sizeof(json)) > 0);
 		CHECK(strstr(json, "{\"name\":\"service:x\",\"ms\":204.000,\"note\":\"timeout\"}") != NULL);
-		CHECK(strstr(json, "\"boot_ms\":210,\"mem_available_kib\":500000}\n") != NULL);
+		CHECK(strstr(json, "\"boot_ms\":210,\"mem_available_kib\":500000,\"mem_total_kib\":506356}\n") != NULL);
 		CHECK_EQ(timeline_json(&tl, json, 20), -1);
 		for (int i = 0; i < 40; i++)
 			timeline_add(&tl, "x", NULL, i);
