@@ -187,7 +187,19 @@ static enum tool_status elicit_enums(struct tool_call *c)
 		"Elicitation completed: ");
 }
 
+static enum tool_status schema_2020_12(struct tool_call *c)
+{
+	tool_text(c, "ok");
+	return TOOL_DONE;
+}
+
 static const struct mcp_tool TOOLS[] = {
+	{ .name = "json_schema_2020_12_tool", .description = "Tool with JSON Schema 2020-12 features",
+	  .input_schema = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\","
+		"\"type\":\"object\",\"$defs\":{\"address\":{\"type\":\"object\",\"properties\":{"
+		"\"street\":{\"type\":\"string\"},\"city\":{\"type\":\"string\"}}}},"
+		"\"properties\":{\"name\":{\"type\":\"string\"},\"address\":{\"$ref\":\"#/$defs/address\"}},"
+		"\"additionalProperties\":false}", .read_only = true, .run = schema_2020_12 },
 	{ .name = "test_sampling", .description = "Asks the client's LLM.",
 	  .input_schema = "{\"type\":\"object\",\"properties\":{\"prompt\":{\"type\":\"string\"}},"
 			  "\"required\":[\"prompt\"]}", .read_only = true, .run = sampling },

@@ -258,12 +258,14 @@ static void session_free(struct http_session *s)
 			break;
 		}
 	/* Streams of this session end with it. */
-	for (struct http_conn *c = h->conns; c; c = c->next)
+	for (struct http_conn *c = h->conns, *nx; c; c = nx) {
+		nx = c->next;           /* flush() may free c */
 		if (c->session == s) {
 			c->session = NULL;
 			c->state = CONN_CLOSING;
 			flush(c);
 		}
+	}
 	if (h->stateless == s)
 		h->stateless = NULL;
 	mcp_session_free(s->mcp);

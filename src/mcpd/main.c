@@ -302,7 +302,7 @@ int main(int argc, char **argv)
 	 * are always readable, so they are simply read in turn. */
 	bool stdin_polled = false;
 	if (a.stdio) {
-		if (stdio_open(&d.io, &srv, 0, 1, a.serial, &err)) {
+		if (stdio_open(&d.io, &srv, 0, 1, a.serial, ep, &err)) {
 			fprintf(stderr, "mcpd: %s\n", err);
 			return 1;
 		}
@@ -343,8 +343,12 @@ int main(int argc, char **argv)
 		int t = mcp_run_pending(&srv);
 		if (t > 0) {
 			struct epoll_event e;
-			if (epoll_wait(ep, &e, 1, t) > 0 && e.data.ptr == &d.sig)
-				break;
+			if (epoll_wait(ep, &e, 1, t) > 0) {
+				if (e.data.ptr == &d.sig)
+					break;
+				struct source *src = e.data.ptr;
+				src->ready(src, e.events);
+			}
 		}
 	}
 	if (a.stdio)

@@ -17,6 +17,13 @@
  * (2025-03-26), and answers bad input with the JSON-RPC error it deserves
  * (-32700 for text that is not JSON, -32600 for a bad envelope, ...).
  *
+ * It also serves the stateless revision 2026-07-28 on the same session:
+ * a request whose params._meta names "io.modelcontextprotocol/
+ * protocolVersion" is answered without initialize (with "resultType"),
+ * server/discover lists every revision, and the session-only methods
+ * (initialize, ping, logging/setLevel, resources/subscribe) are refused
+ * for it.  Other versions in _meta get -32022 with the supported list.
+ *
  * Features are tables: a module describes its tools, resources and prompts
  * with the structs below and adds them with mcp_add_tools() and friends.
  * A tool's handler runs on the event loop, so it must not block: a long
@@ -24,7 +31,9 @@
  * calls, call->again_ms delays the next one) after the loop has looked at
  * other input, which is where notifications/cancelled arrives and sets
  * call->cancelled.  Meanwhile it
- * may report progress with tool_progress().
+ * may report progress with tool_progress(), log with tool_log(), or ask
+ * the client something with tool_request() (sampling, elicitation) and
+ * find the answer in call->reply when it runs next.
  */
 #ifndef MCPOS_MCPD_MCP_H
 #define MCPOS_MCPD_MCP_H

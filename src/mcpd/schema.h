@@ -7,8 +7,9 @@
  * of names; "integer" accepts integral numbers), properties, required,
  * additionalProperties (boolean), enum, const, minimum, maximum,
  * minLength, maxLength (in code points), items, minItems, maxItems.
- * Other keywords (description, title, default, $schema, ...) are ignored,
- * as JSON Schema says unknown keywords must be.
+ * Other keywords (description, title, default, $schema, and also $ref,
+ * oneOf, anyOf, pattern, format) are not checked: a value they would
+ * refuse gets through to the handler, which must not rely on them.
  *
  * schema_check() returns NULL when v is valid, else a message naming the
  * first offending location, allocated in the arena:

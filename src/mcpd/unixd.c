@@ -158,6 +158,7 @@ static void listener_ready(struct source *src, uint32_t events)
 		c->src.ready = conn_ready;
 		c->u = u;
 		c->lines.in_fd = c->lines.out_fd = fd;
+		c->lines.queue_fd = -1;    /* output is queued here, not there */
 		c->lines.session = mcp_session_new(u->srv, send_line, c);
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &c->src };
 		if (!c->lines.session || epoll_ctl(u->ep, EPOLL_CTL_ADD, fd, &ev)) {

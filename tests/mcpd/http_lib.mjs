@@ -5,9 +5,9 @@ import { once } from 'node:events';
 
 export const MCPD = process.env.MCPD || new URL('../../build/x86_64/mcpd', import.meta.url).pathname;
 
-export async function startHttp(args = [], env = {}) {
+export async function startHttp(args = [], env = {}, stdio = ['ignore', 'ignore', 'pipe']) {
   const p = spawn(MCPD, ['--http', '127.0.0.1:0', ...args],
-                  { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+                  { stdio, env: { ...process.env, ...env } });
   let err = '';
   const addr = await new Promise((resolve, reject) => {
     p.stderr.on('data', d => {

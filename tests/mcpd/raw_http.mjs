@@ -169,6 +169,28 @@ test('2026-07-28 over HTTP: no session, header must match _meta', async () => {
   assert.equal((await bad.json()).error.code, -32020);
 });
 
+test('a stdio client that stops reading does not stall HTTP clients', async () => {
+  const s2 = await startHttp(['--stdio', '--no-auth', '--test'], {}, ['pipe', 'pipe', 'pipe']);
+  s2.p.stdout.pause();   // never read: the pipe fills up
+  s2.p.stdin.write(JSON.stringify(INIT) + '\n');
+  for (let i = 0; i < 300; i++)
+    s2.p.stdin.write(JSON.stringify({ jsonrpc: '2.0', id: i + 10, method: 'tools/list' }) + '\n');
+  const t0 = Date.now();
+  const r = await fetch(s2.url, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: ACCEPT },
+    body: JSON.stringify(INIT) });
+  assert.equal(r.status, 200);
+  assert.ok(Date.now() - t0 < 3000);
+  // and the stdio answers were queued, not lost: read them all now
+  let text = '';
+  s2.p.stdout.setEncoding('utf8');
+  await new Promise(res => {
+    s2.p.stdout.on('data', d => { text += d; if ((text.match(/\n/g) || []).length >= 301) res(); });
+    s2.p.stdout.resume();
+  });
+  assert.equal(JSON.parse(text.trim().split('\n').pop()).id, 309);
+  await s2.stop();
+});
+
 test('DELETE ends a session; then 404', async () => {
   const sid = await session();
   const d = await fetch(srv.url, { method: 'DELETE', headers: { ...base(), 'Mcp-Session-Id': sid } });

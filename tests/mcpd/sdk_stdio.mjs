@@ -10,7 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, run } from '../lib/tap.mjs';
 
-const MCPD = process.env.MCPD || new URL('../../build/x86_64/mcpd', import.meta.url).pathname;
+// ARCH=aarch64 runs the aarch64 build under qemu-aarch64-static.
+const ARCH = process.env.ARCH || 'x86_64';
+const MCPD = process.env.MCPD || new URL(`../../build/${ARCH}/mcpd`, import.meta.url).pathname;
+const RUN = ARCH === 'aarch64' ? ['qemu-aarch64-static', MCPD] : [MCPD];
 const dir = mkdtempSync(join(tmpdir(), 'mcpd-sdk-'));
 const boot = join(dir, 'boot.json');
 writeFileSync(boot, JSON.stringify({ clock: 'boottime', boot_ms: 420, mem_available_kib: 400000,
@@ -19,7 +22,7 @@ writeFileSync(boot, JSON.stringify({ clock: 'boottime', boot_ms: 420, mem_availa
 async function connect(extra = []) {
   const client = new Client({ name: 'mcpos-test', version: '1.0.0' });
   const transport = new StdioClientTransport({
-    command: MCPD, args: ['--stdio', '--test', '--boot', boot, '--config', join(dir, 'none.json'),
+    command: RUN[0], args: [...RUN.slice(1), '--stdio', '--test', '--boot', boot, '--config', join(dir, 'none.json'),
                           '--page-size', '3', ...extra],
     stderr: 'pipe',
   });
@@ -201,7 +204,7 @@ test('tools/list_changed when a tool is added', async () => {
 test('an older revision is negotiated when the client asks for it', async () => {
   // The SDK only sends its latest; check negotiation through a raw line.
   const { spawnSync } = await import('node:child_process');
-  const r = spawnSync(MCPD, ['--stdio'], { input: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize',
+  const r = spawnSync(RUN[0], [...RUN.slice(1), '--stdio'], { input: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize',
     params: { protocolVersion: '2024-11-05', capabilities: {}, clientInfo: { name: 'old', version: '0' } } }) + '\n' });
   assert.equal(JSON.parse(r.stdout.toString()).result.protocolVersion, '2024-11-05');
 });
