@@ -9,12 +9,11 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { median } from './stats.mjs';
 import { boot, imagePaths } from '../tests/lib/qemu.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const cache = process.env.MCPOS_CACHE ?? path.join(homedir(), '.cache/mcpos');
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 
 async function measure(arch, kernel, stock) {
   const { initramfs } = imagePaths(arch);

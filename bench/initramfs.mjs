@@ -4,11 +4,10 @@
 // prints a table and writes build/bench/initramfs.json.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { median } from './stats.mjs';
 import { boot } from '../tests/lib/qemu.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 5);
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 const tools = {
   none: null,
   gzip: ['gzip', ['-9', '-n', '-c']],

@@ -8,7 +8,7 @@
 set -eu
 
 pkgs_build="make gcc libc6-dev musl-tools gcc-aarch64-linux-gnu musl-dev:arm64 clang libclang-rt-14-dev cpio gzip lz4 zstd file"
-pkgs_kernel="linux-source-6.1 bc bison flex libelf-dev libssl-dev cpio xz-utils lz4 zstd kmod"
+pkgs_kernel="linux-source-6.1 bc bison flex libelf-dev libssl-dev xz-utils kmod"
 pkgs_qemu="qemu-system-x86 qemu-system-arm qemu-user-static"
 pkgs_node="nodejs npm"
 
